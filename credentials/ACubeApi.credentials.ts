@@ -20,15 +20,24 @@ const overrideField = (name: string, displayName: string, example: string): INod
 	displayOptions: { show: { useCustomBaseUrls: [true] } },
 });
 
-function statusOf(error: unknown): number | undefined {
-	const candidates = [error, (error as { cause?: unknown })?.cause];
-	for (const candidate of candidates) {
-		const response = (candidate as { response?: { status?: unknown } } | undefined)?.response;
-		if (typeof response?.status === 'number') return response.status;
-		const httpCode = (candidate as { httpCode?: unknown } | undefined)?.httpCode;
-		if (httpCode !== undefined && httpCode !== null && !Number.isNaN(Number(httpCode))) return Number(httpCode);
+interface FailureFacts {
+	status?: number;
+	code?: string;
+}
+
+/** Status and network code only: the error's own message may quote the request body, password included. */
+function factsOf(error: unknown): FailureFacts {
+	const facts: FailureFacts = {};
+	let current = error as { response?: { status?: unknown }; httpCode?: unknown; code?: unknown; cause?: unknown } | undefined;
+	for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+		if (facts.status === undefined && typeof current.response?.status === 'number') facts.status = current.response.status;
+		if (facts.status === undefined && current.httpCode !== undefined && /^\d{3}$/.test(String(current.httpCode))) {
+			facts.status = Number(current.httpCode);
+		}
+		if (facts.code === undefined && typeof current.code === 'string') facts.code = current.code;
+		current = current.cause as typeof current;
 	}
-	return undefined;
+	return facts;
 }
 
 export class ACubeApi implements ICredentialType {
@@ -101,13 +110,13 @@ export class ACubeApi implements ICredentialType {
 			})) as { token?: unknown };
 		} catch (error) {
 			// A fresh error on purpose: the original carries the request, and so the password.
-			const status = statusOf(error);
+			const { status, code } = factsOf(error);
 			if (status === 401 || status === 403) {
 				throw new Error(
 					`A-Cube refused the login for ${String(credentials.email)} (HTTP ${status}): check the email and password, and that the account belongs to the ${String(credentials.environment ?? 'sandbox')} environment`,
 				);
 			}
-			const reason = status === undefined ? (error as Error).message : `HTTP ${status}`;
+			const reason = status !== undefined ? `HTTP ${status}` : (code ?? 'no answer');
 			throw new Error(`Could not log in to A-Cube at ${url}: ${reason}`);
 		}
 		if (typeof response?.token !== 'string' || response.token === '') {

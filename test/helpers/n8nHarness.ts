@@ -43,6 +43,13 @@ function authenticate(store: CredentialStore, options: IHttpRequestOptions): IHt
 	return { ...options, headers: { ...options.headers, Authorization: `Bearer ${String(store.data.token)}` } };
 }
 
+/** n8n-workflow 2.41 keeps the wrapped error as `cause` (2.10, the typings we build against, drops it). */
+function wrapLike241(node: INode, error: unknown): NodeApiError {
+	const wrapped = new NodeApiError(node, error as never);
+	if (error instanceof Error) Object.defineProperty(wrapped, 'cause', { value: error, configurable: true });
+	return wrapped;
+}
+
 /** Mirrors n8n-core's httpRequestWithAuthentication (2.41): log in while the expirable token is empty, re-login once on 401. */
 async function httpRequestWithAuthentication(store: CredentialStore, node: INode, options: IHttpRequestOptions) {
 	let sent = false;
@@ -57,10 +64,10 @@ async function httpRequestWithAuthentication(store: CredentialStore, node: INode
 				await preAuthenticate(store);
 				return await httpRequest(authenticate(store, options));
 			} catch (retryError) {
-				throw new NodeApiError(node, retryError as never);
+				throw wrapLike241(node, retryError);
 			}
 		}
-		throw new NodeApiError(node, error as never);
+		throw wrapLike241(node, error);
 	}
 }
 

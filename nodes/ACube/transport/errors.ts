@@ -12,6 +12,7 @@ export interface HttpFailure {
 }
 
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT']);
+const CONNECTION_CODES = new Set([...TIMEOUT_CODES, 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET']);
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
 	return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
@@ -54,6 +55,7 @@ export function readHttpFailure(error: unknown): HttpFailure {
 	let current: unknown = error;
 	let code: string | undefined;
 	let httpCode: number | undefined;
+	let contextData: unknown;
 	while (asRecord(current) && !seen.has(current)) {
 		seen.add(current);
 		const record = asRecord(current)!;
@@ -67,18 +69,25 @@ export function readHttpFailure(error: unknown): HttpFailure {
 			};
 		}
 		if (typeof record.code === 'string' && code === undefined) code = record.code;
-		if (record.httpCode !== undefined && record.httpCode !== null && /^\d{3}$/.test(String(record.httpCode))) {
+		if (httpCode === undefined && record.httpCode !== undefined && record.httpCode !== null && /^\d{3}$/.test(String(record.httpCode))) {
 			httpCode = Number(record.httpCode);
 		}
-		current = record.cause;
+		contextData ??= asRecord(record.context)?.data;
+		// n8n-workflow keeps the wrapped error in `cause` (2.x from 2.30 on) or in `errorResponse` (older).
+		current = record.cause ?? record.errorResponse;
 	}
 	const message = error instanceof Error ? error.message : String(error);
-	if (code === undefined && /timeout|timed out/i.test(message)) code = 'ETIMEDOUT';
-	return { status: httpCode, headers: {}, code, message };
+	if (code === undefined && httpCode === undefined && /timeout|timed out/i.test(message)) code = 'ETIMEDOUT';
+	return { status: httpCode, headers: {}, body: httpCode === undefined ? undefined : contextData, code, message };
 }
 
 export function isTimeout(failure: HttpFailure): boolean {
 	return failure.code !== undefined && TIMEOUT_CODES.has(failure.code);
+}
+
+/** No HTTP answer because the connection failed, as opposed to an error raised before anything was sent. */
+export function isConnectionFailure(failure: HttpFailure): boolean {
+	return failure.status === undefined && failure.code !== undefined && CONNECTION_CODES.has(failure.code);
 }
 
 /** A-Cube answers {code, message} from its JWT layer and RFC 7807 problem JSON from the API layer. */
@@ -148,9 +157,11 @@ export function failureToNodeApiError(node: INode, failure: HttpFailure, context
 	const { status } = failure;
 	let message: string;
 	let description: string | undefined;
-	if (status === undefined) {
-		const what = isTimeout(failure) ? 'timed out' : `failed (${failure.code ?? failure.message})`;
+	if (isConnectionFailure(failure)) {
+		const what = isTimeout(failure) ? 'timed out' : `failed (${failure.code})`;
 		message = `${context.action}: the request to A-Cube ${what}`;
+	} else if (status === undefined) {
+		message = `${context.action}: ${failure.message}`;
 	} else if (status >= 500) {
 		message = `${context.action}: A-Cube answered ${status}${answer ? ` (${answer})` : ' (server error)'}`;
 	} else {
@@ -158,7 +169,7 @@ export function failureToNodeApiError(node: INode, failure: HttpFailure, context
 		message = `${context.action}: ${explanation}${answer ? `: ${answer}` : ''}`;
 		description = context.hints?.[status] ?? STATUS_HINTS[status];
 	}
-	if (context.mayHaveReachedAcube) {
+	if (context.mayHaveReachedAcube && (status !== undefined || isConnectionFailure(failure))) {
 		description =
 			'The invoice may have reached A-Cube before the failure, so it was not sent again automatically. Before re-sending, look for it with the "Get Many" operation (filter by invoice number) or in the A-Cube dashboard.';
 	}

@@ -12,7 +12,7 @@ import { sleep } from 'n8n-workflow';
 import type { ApiHost } from '../../shared/countries';
 import { resolveBaseUrl } from '../../shared/countries';
 import type { ErrorContext, HttpFailure } from './errors';
-import { failureToNodeApiError, readHttpFailure } from './errors';
+import { failureToNodeApiError, isConnectionFailure, readHttpFailure } from './errors';
 
 export const CREDENTIAL_TYPE = 'aCubeApi';
 
@@ -64,17 +64,17 @@ function retryAfterMs(failure: HttpFailure): number | undefined {
  */
 function isRetryable(method: IHttpRequestMethods, failure: HttpFailure): boolean {
 	if (failure.status === 429) return true;
-	if (failure.status === undefined && failure.code === 'ECONNREFUSED') return true;
+	if (failure.status === undefined && !isConnectionFailure(failure)) return false;
+	if (failure.code === 'ECONNREFUSED') return true;
 	if (!IDEMPOTENT_METHODS.has(method)) return false;
-	if (failure.status === undefined) return true;
-	return failure.status >= 500;
+	return failure.status === undefined || failure.status >= 500;
 }
 
 /** A POST that timed out or met a 5xx may have created the invoice all the same. */
 function mayHaveReachedAcube(method: IHttpRequestMethods, failure: HttpFailure): boolean {
 	if (method !== 'POST') return false;
 	if (failure.status !== undefined) return failure.status >= 500;
-	return failure.code !== 'ECONNREFUSED';
+	return isConnectionFailure(failure) && failure.code !== 'ECONNREFUSED';
 }
 
 export function backoffDelay(policy: RetryPolicy, attempt: number, failure: HttpFailure): number {
