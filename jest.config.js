@@ -6,6 +6,4 @@ module.exports = {
 	testPathIgnorePatterns: ['/test/e2e/'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }] },
 	testTimeout: 30000,
-	// nock installs its HTTP interceptor on the global scope once per worker; jest must not soft-delete it.
-	testEnvironmentOptions: { globalsCleanup: 'off' },
 };
