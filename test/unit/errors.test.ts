@@ -101,7 +101,7 @@ describe('A-Cube answers become messages a user understands', () => {
 					{ propertyPath: 'invoiceNumber', message: 'This value should not be blank.' },
 				],
 			},
-			'Submit invoice: A-Cube rejected the invoice: An error occurred: sellerVat: This value is not valid.; invoiceNumber: This value should not be blank.',
+			'Submit invoice: A-Cube found errors in what was sent: An error occurred: sellerVat: This value is not valid.; invoiceNumber: This value should not be blank.',
 		],
 	])('%i', async (status, body, message) => {
 		countryApi('de').post('/api/invoices').reply(status, body as never);
@@ -213,7 +213,7 @@ describe('continue on fail', () => {
 		expect(output[0].json).toEqual({ uuid: UUID, country: 'fr', status: '205', statusLabel: 'Approved' });
 		expect(output[1].json).toMatchObject({ row: 1, error: { message: 'Get invoice: Not found on A-Cube: Not Found: Invoice not found', httpCode: '404' } });
 		expect(output[2].json).toMatchObject({ row: 2, uuid: 'nonsense', error: { message: expect.stringContaining('Invalid "Invoice UUID" in item 2') } });
-		expect(output[3].json).toMatchObject({ row: 3, error: { message: 'Get invoice: A-Cube rejected the invoice: Unprocessable: uuid: gone', httpCode: '422' } });
+		expect(output[3].json).toMatchObject({ row: 3, error: { message: 'Get invoice: A-Cube found errors in what was sent: Unprocessable: uuid: gone', httpCode: '422' } });
 	});
 
 	it('keeps the input file on a failed submission', async () => {

@@ -128,7 +128,7 @@ const STATUS_EXPLANATIONS: Record<number, string> = {
 	404: 'Not found on A-Cube',
 	409: 'A-Cube reports a conflict',
 	413: 'The invoice is too large for A-Cube',
-	422: 'A-Cube rejected the invoice',
+	422: 'A-Cube found errors in what was sent',
 	429: 'A-Cube rate limit reached and retries ran out',
 };
 
@@ -138,7 +138,7 @@ const STATUS_HINTS: Record<number, string> = {
 	404: 'Check the UUID and that the node\'s country matches the country the invoice was sent to.',
 	409: 'This usually means the invoice (same number and seller) was already submitted.',
 	413: 'Split the batch or reduce embedded attachments.',
-	422: 'Fix the listed fields in the invoice and send it again.',
+	422: 'Fix the listed fields and send it again.',
 	429: 'Lower the node\'s Concurrency option or spread the run over time.',
 };
 

@@ -6,6 +6,7 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	INode,
+	IWebhookFunctions,
 } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
@@ -16,7 +17,7 @@ import { failureToNodeApiError, isConnectionFailure, readHttpFailure } from './e
 
 export const CREDENTIAL_TYPE = 'aCubeApi';
 
-export type RequestContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions;
+export type RequestContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions | IWebhookFunctions;
 
 export interface RetryPolicy {
 	maxRetries: number;
