@@ -11,14 +11,11 @@ import type { Country } from '../shared/countries';
 import { verifyRequestSignature, parsePublicKey } from '../shared/httpSignature';
 import { acubePublicKey, secretsMatch } from './authenticity';
 import { properties } from './description';
-import { eventKey, normaliseEvent, recentEventsFor } from './events';
+import { MAX_BODY_BYTES, eventKey, normaliseEvent, recentEventsFor } from './events';
 import * as registration from './registration';
 import type { RegistrationState } from './registration';
 import type { RoutesParameter } from './routing';
 import { OUTPUTS_EXPRESSION, outputIndexFor, outputNames } from './routing';
-
-/** Bodies beyond this are not A-Cube lifecycle events. */
-export const MAX_BODY_BYTES = 1024 * 1024;
 
 interface WebhookRequest {
 	method: string;

@@ -4,6 +4,9 @@ import type { Country } from '../shared/countries';
 import { describeStatus, normaliseStatusCode } from '../shared/statusCatalog';
 import type { StatusCategory } from '../shared/statusCatalog';
 
+/** Bodies beyond this are not A-Cube lifecycle events. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
 export interface LifecycleEvent {
 	[key: string]: unknown;
 	country: Country;

@@ -2,9 +2,9 @@ import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
-import { ACubeTrigger, MAX_BODY_BYTES } from '../../nodes/ACubeTrigger/ACubeTrigger.node';
+import { ACubeTrigger } from '../../nodes/ACubeTrigger/ACubeTrigger.node';
 import { clearPublicKeyCache, secretsMatch } from '../../nodes/ACubeTrigger/authenticity';
-import { RecentEvents, isoTimestamp } from '../../nodes/ACubeTrigger/events';
+import { MAX_BODY_BYTES, RecentEvents, isoTimestamp } from '../../nodes/ACubeTrigger/events';
 import { SECRET_HEADER } from '../../nodes/ACubeTrigger/registration';
 import { OUTPUTS_EXPRESSION, outputIndexFor, outputNames } from '../../nodes/ACubeTrigger/routing';
 import type { Country } from '../../nodes/shared/countries';
