@@ -163,7 +163,10 @@ export class ACubeSandbox {
 
 	readonly publicKeyPem: string;
 
-	private readonly jwtSecret = randomBytes(32);
+	private jwtSecret = randomBytes(32);
+
+	/** Successful logins since start. */
+	logins = 0;
 
 	private readonly wrongKey: KeyObject = generateKeyPairSync('ed25519').privateKey;
 
@@ -306,9 +309,15 @@ export class ACubeSandbox {
 		if (!emailOk || given.length !== expected.length || !timingSafeEqual(given, expected)) {
 			throw new HttpError(401, { code: 401, message: 'Invalid credentials.' });
 		}
+		this.logins += 1;
 		const now = Math.floor(Date.now() / 1000);
 		const roles = Object.fromEntries(['de', 'pl', 'fr', 'it', 'peppol'].map((host) => [`${host}.api.acubeapi.com`, ['ROLE_WRITER']]));
 		return json(200, { token: this.issueToken({ iat: now, exp: now + this.options.tokenTtlSeconds, username: this.options.email, roles }) });
+	}
+
+	/** Makes every token issued so far invalid (as an expiry would), so clients must log in again. */
+	invalidateTokens(): void {
+		this.jwtSecret = randomBytes(32);
 	}
 
 	issueToken(claims: Record<string, unknown>): string {
@@ -730,7 +739,7 @@ export class ACubeSandbox {
 				? { 'content-type': 'application/json', date: new Date().toUTCString() }
 				: signRequest({ method: 'POST', url: target.toString(), body, headers: { 'content-type': 'application/json' } }, { privateKey: mode === 'wrong-key' ? this.wrongKey : this.privateKey });
 		if (destination.authType === 'header' && destination.authKey && mode !== 'no-secret') headers[destination.authKey] = destination.authToken ?? '';
-		const sent = mode === 'tampered' ? Buffer.from(body.toString('utf8').replace(/"status":"([^"]*)"/, '"status":"$1X"')) : body;
+		const sent = mode === 'tampered' ? tamper(body) : body;
 		headers['content-length'] = String(sent.length);
 		return new Promise((resolve) => {
 			const request = http.request(target, { method: 'POST', headers, timeout: 10_000 }, (res) => {
@@ -753,6 +762,7 @@ export class ACubeSandbox {
 				destinations: [...this.destinations.values()].map((d) => ({ ...d, authToken: d.authToken ? '…' : undefined })),
 				deliveries: this.deliveries,
 				faults: this.faults,
+				logins: this.logins,
 			});
 		}
 		if (method === 'POST' && path === '/_sandbox/faults') {
@@ -760,6 +770,10 @@ export class ACubeSandbox {
 			return json(200, this.faults);
 		}
 		if (method === 'POST' && path === '/_sandbox/deliver') return json(200, await this.controlDeliver(input));
+		if (method === 'POST' && path === '/_sandbox/invalidate-tokens') {
+			this.invalidateTokens();
+			return json(200, { logins: this.logins });
+		}
 		if (method === 'POST' && path === '/_sandbox/settle') {
 			await this.settle(Number(input.timeoutMs ?? 60_000));
 			return json(200, { pending: this.timers.size + this.pendingDeliveries.size });
@@ -768,7 +782,7 @@ export class ACubeSandbox {
 	}
 
 	/** Sends one event for an invoice to every matching destination, in the given mode, once, and reports n8n's answers. */
-	private async controlDeliver(input: Record<string, unknown>) {
+	async controlDeliver(input: Record<string, unknown>) {
 		const invoice = this.invoices.get(String(input.invoiceUuid ?? ''));
 		if (!invoice) throw problem(404, 'Not Found', 'Unknown invoice');
 		const status = String(input.status ?? invoice.status);
@@ -790,6 +804,12 @@ interface Answer {
 	status: number;
 	headers: Record<string, string>;
 	body: Buffer;
+}
+
+/** The body after signing, altered the way an attacker would: one more field, everything else intact. */
+function tamper(body: Buffer): Buffer {
+	const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+	return Buffer.from(JSON.stringify({ ...parsed, amountDue: '0.00' }));
 }
 
 function json(status: number, body: unknown, contentType = 'application/json'): Answer {
