@@ -76,7 +76,7 @@ export function normaliseEvent(country: Country, body: IDataObject, receivedAt: 
 		legalEntityUuid: text(body.legalEntityUuid),
 		ksefReferenceNumber: text(body.ksefReferenceNumber),
 		acquisitionTimestamp: isoTimestamp(body.acquisitionTimestamp),
-		message: text(body.message) ?? text(body.reason) ?? text(body.statusLabel),
+		message: text(body.message) ?? text(body.reason),
 		receivedAt: receivedAt.toISOString(),
 		raw: body,
 	};

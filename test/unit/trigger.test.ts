@@ -167,7 +167,7 @@ describe('the normalised event', () => {
 			legalEntityUuid: null,
 			ksefReferenceNumber: null,
 			acquisitionTimestamp: null,
-			message: 'Refusée',
+			message: null,
 			receivedAt: 'x',
 			raw: payload,
 		});
