@@ -1,26 +1,20 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
+
+import { REPO_ROOT } from './repoRoot';
 
 /**
  * Drives a real n8n (2.x on Node 24, from the npm registry) with this package installed as a
  * community package: used by the end-to-end tests and by the demo. Not part of the published package.
  */
 
-function findRepoRoot(): string {
-	for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
-		const manifest = join(dir, 'package.json');
-		if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'n8n-nodes-acube') return dir;
-	}
-	return resolve(process.cwd());
-}
-
-export const REPO_ROOT = findRepoRoot();
+export { REPO_ROOT };
 const OWNER = { email: 'owner@acube.test', firstName: 'Demo', lastName: 'Owner', password: 'Acube-Demo-2026!' };
 
 export interface HttpAnswer {

@@ -37,6 +37,8 @@ export class InvoiceXmlError extends Error {
 type XmlNode = Record<string, unknown>;
 
 const summaryParser = new XMLParser({
+	// Embedded attachments (base64 PDFs) can be megabytes; the summary never reads them.
+	stopNodes: ['*.EmbeddedDocumentBinaryObject', '*.AttachmentBinaryObject', '*.Zalacznik'],
 	ignoreAttributes: false,
 	attributeNamePrefix: '@',
 	removeNSPrefix: true,

@@ -1,8 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { REPO_ROOT } from '../../sandbox/repoRoot';
+
 /** The shared reference material beside the repository (../shared), as CI lays it out. */
-export const SHARED_DIR = process.env.ACUBE_SHARED_DIR ?? join(__dirname, '..', '..', '..', 'shared');
+export const SHARED_DIR = process.env.ACUBE_SHARED_DIR ?? join(REPO_ROOT, '..', 'shared');
 export const CORPORA_DIR = join(SHARED_DIR, 'corpora');
 
 export function corpusFiles(folder: string): string[] {
