@@ -87,6 +87,19 @@ export const requestOptions: INodeProperties[] = [
 	},
 ];
 
+/** An operation's "Options": its own settings plus the shared request options, alphabetical as n8n lists them. */
+export function optionsCollection(show: Record<string, string[]>, own: INodeProperties[] = []): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show },
+		options: [...own, ...requestOptions].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}
+
 /** The English label of a status, added beside the raw status wherever an answer carries one. */
 export function withStatusLabel(country: Country, record: IDataObject): IDataObject {
 	const status = findStatus(country, record.status);

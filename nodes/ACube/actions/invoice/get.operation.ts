@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { OperationContext } from '../common';
-import { binaryPropertyOutputField, fileItem, getInvoiceUuid, invoiceUuidField, outputFieldName, requestOptions, withStatusLabel } from '../common';
+import { binaryPropertyOutputField, fileItem, getInvoiceUuid, invoiceUuidField, outputFieldName, withStatusLabel, optionsCollection } from '../common';
 
 const show = { resource: ['invoice'], operation: ['get'] };
 
@@ -19,15 +19,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	{ ...binaryPropertyOutputField(['get']), displayOptions: { show: { ...show, responseFormat: ['xml'] } } },
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: { show },
-		options: requestOptions,
-	},
+	optionsCollection(show),
 ];
 
 export async function execute(this: IExecuteFunctions, { client, country, itemIndex }: OperationContext): Promise<INodeExecutionData[]> {

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { OperationContext } from '../common';
-import { requestOptions, withStatusLabel } from '../common';
+import { withStatusLabel, optionsCollection } from '../common';
 
 const show = { resource: ['invoice'], operation: ['getMany'] };
 
@@ -92,25 +92,16 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Page Size',
-				name: 'itemsPerPage',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 100 },
-				default: DEFAULT_PAGE_SIZE,
-				description: 'How many invoices to ask A-Cube for per request',
-			},
-			...requestOptions,
-		],
-	},
+	optionsCollection(show, [
+		{
+			displayName: 'Page Size',
+			name: 'itemsPerPage',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 100 },
+			default: DEFAULT_PAGE_SIZE,
+			description: 'How many invoices to ask A-Cube for per request',
+		},
+	]),
 ];
 
 function filterQuery(filters: IDataObject): IDataObject {

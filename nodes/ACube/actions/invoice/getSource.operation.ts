@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { bufferToXmlText, xmlToJson } from '../../../shared/invoiceXml';
 import type { OperationContext } from '../common';
-import { binaryPropertyOutputField, fileItem, getInvoiceUuid, invoiceUuidField, outputFieldName, requestOptions } from '../common';
+import { binaryPropertyOutputField, fileItem, getInvoiceUuid, invoiceUuidField, outputFieldName, optionsCollection } from '../common';
 import { fetchInvoiceDocument } from './invoiceDocument';
 
 const show = { resource: ['invoice'], operation: ['getSource'] };
@@ -11,25 +11,16 @@ const show = { resource: ['invoice'], operation: ['getSource'] };
 export const description: INodeProperties[] = [
 	invoiceUuidField(['getSource']),
 	binaryPropertyOutputField(['getSource']),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Parse to JSON',
-				name: 'parseToJson',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to add the XML as JSON in the "source" field. Values stay text, so identifiers such as 00123 keep their leading zeros.',
-			},
-			...requestOptions,
-		],
-	},
+	optionsCollection(show, [
+		{
+			displayName: 'Parse to JSON',
+			name: 'parseToJson',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to add the XML as JSON in the "source" field. Values stay text, so identifiers such as 00123 keep their leading zeros.',
+		},
+	]),
 ];
 
 export async function execute(this: IExecuteFunctions, { client, country, itemIndex }: OperationContext): Promise<INodeExecutionData[]> {

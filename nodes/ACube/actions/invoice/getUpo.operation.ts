@@ -1,22 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { OperationContext } from '../common';
-import { binaryPropertyOutputField, fileItem, getInvoiceUuid, invoiceUuidField, outputFieldName, requestOptions } from '../common';
+import { binaryPropertyOutputField, fileItem, getInvoiceUuid, invoiceUuidField, outputFieldName, optionsCollection } from '../common';
 
 const show = { resource: ['invoice'], operation: ['getUpo'] };
 
 export const description: INodeProperties[] = [
 	invoiceUuidField(['getUpo']),
 	binaryPropertyOutputField(['getUpo']),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: { show },
-		options: requestOptions,
-	},
+	optionsCollection(show),
 ];
 
 export async function execute(this: IExecuteFunctions, { client, country, itemIndex }: OperationContext): Promise<INodeExecutionData[]> {

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { OperationContext } from '../common';
-import { binaryPropertyOutputField, fileItem, getInvoiceUuid, invoiceUuidField, outputFieldName, requestOptions } from '../common';
+import { binaryPropertyOutputField, fileItem, getInvoiceUuid, invoiceUuidField, outputFieldName, optionsCollection } from '../common';
 import { fetchInvoiceDocument } from './invoiceDocument';
 
 const show = { resource: ['invoice'], operation: ['print'] };
@@ -25,15 +25,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	binaryPropertyOutputField(['print']),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: { show },
-		options: requestOptions,
-	},
+	optionsCollection(show),
 ];
 
 export async function execute(this: IExecuteFunctions, { client, country, itemIndex }: OperationContext): Promise<INodeExecutionData[]> {

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { InvoiceSummary, InvoiceXmlError } from '../../../shared/invoiceXml';
 import { bufferToXmlText, summariseInvoiceXml } from '../../../shared/invoiceXml';
 import type { OperationContext } from '../common';
-import { requestOptions, withStatusLabel } from '../common';
+import { withStatusLabel, optionsCollection } from '../common';
 
 const show = { resource: ['invoice'], operation: ['submit'] };
 
@@ -61,25 +61,16 @@ export const description: INodeProperties[] = [
 		description: 'The KSeF FA structure as JSON, with the FA element names',
 		displayOptions: { show: { ...show, country: ['pl'], inputMode: ['json'] } },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Check XML Before Sending',
-				name: 'checkXml',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether to refuse, before any upload, content that is not a well-formed CII, UBL or KSeF FA invoice. Turn off to let A-Cube judge unusual documents.',
-			},
-			...requestOptions,
-		],
-	},
+	optionsCollection(show, [
+		{
+			displayName: 'Check XML Before Sending',
+			name: 'checkXml',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to refuse, before any upload, content that is not a well-formed CII, UBL or KSeF FA invoice. Turn off to let A-Cube judge unusual documents.',
+		},
+	]),
 ];
 
 interface InvoicePayload {

@@ -9,7 +9,7 @@ import {
 	statusDisplayName,
 } from '../../../shared/statusCatalog';
 import type { OperationContext } from '../common';
-import { getInvoiceUuid, invoiceUuidField, requestOptions } from '../common';
+import { getInvoiceUuid, invoiceUuidField, optionsCollection } from '../common';
 
 const show = { resource: ['invoice'], operation: ['updateStatus'], country: ['fr'] };
 
@@ -57,28 +57,19 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Status Field Name',
-				name: 'statusField',
-				type: 'options',
-				options: [
-					{ name: 'afnorStatusCode', value: 'afnorStatusCode' },
-					{ name: 'invoiceStatus', value: 'invoiceStatus' },
-				],
-				default: 'afnorStatusCode',
-				description: "A-Cube's pages name the status field both ways; pick the one your account's API accepts",
-			},
-			...requestOptions,
-		],
-	},
+	optionsCollection(show, [
+		{
+			displayName: 'Status Field Name',
+			name: 'statusField',
+			type: 'options',
+			options: [
+				{ name: 'afnorStatusCode', value: 'afnorStatusCode' },
+				{ name: 'invoiceStatus', value: 'invoiceStatus' },
+			],
+			default: 'afnorStatusCode',
+			description: "A-Cube's pages name the status field both ways; pick the one your account's API accepts",
+		},
+	]),
 ];
 
 export async function execute(this: IExecuteFunctions, { client, country, itemIndex }: OperationContext): Promise<INodeExecutionData[]> {
