@@ -258,10 +258,18 @@ export class N8nHost {
 	async stop(): Promise<void> {
 		const child = this.process;
 		if (child && child.exitCode === null) {
+			let timer: NodeJS.Timeout | undefined;
 			const exited = new Promise<void>((r) => child.once('exit', () => r()));
+			const gaveUp = new Promise<void>((r) => {
+				timer = setTimeout(r, 20_000);
+			});
 			child.kill('SIGTERM');
-			await Promise.race([exited, sleep(20_000)]);
-			if (child.exitCode === null) child.kill('SIGKILL');
+			await Promise.race([exited, gaveUp]);
+			clearTimeout(timer);
+			if (child.exitCode === null) {
+				child.kill('SIGKILL');
+				await exited;
+			}
 		}
 		if (this.ownsUserFolder) rmSync(this.userFolder, { recursive: true, force: true });
 	}

@@ -193,6 +193,29 @@ describe.each(COUNTRIES)('A-Cube node in n8n: %s', (country) => {
 	});
 });
 
+describe('A-Cube API credential in n8n', () => {
+	/** What the credential dialog's Test button sends for a saved credential. */
+	const test = async (password: string) => {
+		const data = { email: 'demo@acube.test', password, environment: 'sandbox', useCustomBaseUrls: true, ...sandbox.baseUrls };
+		const name = `A-Cube test ${password.length}`;
+		const id = await n8n.createCredential(name, 'aCubeApi', data);
+		return n8n.rest('POST', '/rest/credentials/test', { credentials: { id, name, type: 'aCubeApi', data } });
+	};
+
+	it('passes the Test button with the right password', async () => {
+		const answer = await test('sandbox-password');
+		expect(answer.data).toMatchObject({ status: 'OK' });
+		expect(sandboxLog.some((line) => line.includes('GET /users/me 200'))).toBe(true);
+	});
+
+	it('explains a wrong password without showing it', async () => {
+		const answer = await test('wrong-password-123');
+		expect(answer.data.status).toBe('Error');
+		expect(answer.data.message).toContain('A-Cube refused the login for demo@acube.test (HTTP 401): check the email and password');
+		expect(JSON.stringify(answer)).not.toContain('wrong-password-123');
+	});
+});
+
 describe('A-Cube node in n8n: behaviour across countries', () => {
 	it('reports a French lifecycle status, which A-Cube then plays', async () => {
 		const uuid = submitted.fr[0].uuid;
@@ -236,13 +259,16 @@ describe('A-Cube node in n8n: behaviour across countries', () => {
 	});
 
 	it('logged in once for every execution so far, and exactly once more after the token was invalidated', async () => {
-		expect(sandbox.logins).toBe(1);
+		// Two logins belong to the Test button checks above; every workflow execution shared one.
+		expect(sandbox.logins).toBe(2);
 		sandbox.invalidateTokens();
 		const call = await actionWorkflow({ country: 'de', operation: 'get', invoiceUuid: '={{ $json.body.uuid }}' });
-		const items = await Promise.all([0, 1].map(() => call({ uuid: submitted.de[0].uuid })));
-		expect(items.map((answer) => answer.status)).toEqual([200, 200]);
-		expect(sandbox.logins).toBeGreaterThanOrEqual(2);
-		expect(sandbox.logins).toBeLessThanOrEqual(3);
+		const first = await call({ uuid: submitted.de[0].uuid });
+		const second = await call({ uuid: submitted.de[0].uuid });
+		expect([first.status, second.status]).toEqual([200, 200]);
+		// The first execution met 401, logged in again and kept the new token; the second one reused it.
+		expect(sandbox.logins).toBe(3);
+		expect(sandboxLog.filter((line) => /\/invoices\/\S+ 401 /.test(line))).toHaveLength(1);
 	});
 });
 
