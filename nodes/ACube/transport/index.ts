@@ -78,13 +78,13 @@ function mayHaveReachedAcube(method: IHttpRequestMethods, failure: HttpFailure):
 	return isConnectionFailure(failure) && failure.code !== 'ECONNREFUSED';
 }
 
-export function backoffDelay(policy: RetryPolicy, attempt: number, failure: HttpFailure): number {
+function backoffDelay(policy: RetryPolicy, attempt: number, failure: HttpFailure): number {
 	const fromServer = retryAfterMs(failure);
 	if (fromServer !== undefined) return Math.min(fromServer, policy.maxDelayMs);
 	return Math.min(policy.baseDelayMs * 2 ** attempt, policy.maxDelayMs);
 }
 
-export function joinUrl(baseUrl: string, path: string): string {
+function joinUrl(baseUrl: string, path: string): string {
 	if (/^https?:\/\//i.test(path)) return path;
 	if (path.startsWith('/') && hasPathPrefix(baseUrl, path)) return new URL(path, baseUrl).toString();
 	return `${baseUrl}${path.startsWith('/') ? '' : '/'}${path}`;
@@ -120,10 +120,6 @@ export class ACubeClient {
 
 	get node(): INode {
 		return this.context.getNode();
-	}
-
-	get environment(): string {
-		return this.settings.environment === 'production' ? 'production' : 'sandbox';
 	}
 
 	baseUrl(host: ApiHost): string {
