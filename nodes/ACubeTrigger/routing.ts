@@ -41,7 +41,12 @@ export function computeOutputNames(
 	return names;
 }
 
-export const OUTPUTS_EXPRESSION: `={{${string}}}` = `={{(${computeOutputNames.toString()})($parameter.routes, $parameter.country, ${JSON.stringify(DISPLAY_NAMES)}).map(function (name) { return { type: 'main', displayName: name }; })}}`;
+/** n8n ends an expression at the first `}}`, so none may appear inside it (a space between braces changes nothing in JS). */
+const separateBraces = (code: string) => code.replace(/\}(?=\})/g, '} ').replace(/\{(?=\{)/g, '{ ');
+
+export const OUTPUTS_EXPRESSION: `={{${string}}}` = `={{${separateBraces(
+	`(${computeOutputNames.toString()})($parameter.routes, $parameter.country, ${JSON.stringify(DISPLAY_NAMES)}).map(function (name) { return { type: 'main', displayName: name }; })`,
+)}}}`;
 
 export function outputNames(country: Country, routes: RoutesParameter | undefined): string[] {
 	return computeOutputNames(routes, country, DISPLAY_NAMES);

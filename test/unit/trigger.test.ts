@@ -1,6 +1,7 @@
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import nock from 'nock';
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INode, INodeParameters, INodeTypes } from 'n8n-workflow';
+import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { ACubeTrigger } from '../../nodes/ACubeTrigger/ACubeTrigger.node';
 import { clearPublicKeyCache, secretsMatch } from '../../nodes/ACubeTrigger/authenticity';
@@ -94,16 +95,23 @@ describe('outputs', () => {
 		expect(outputNames('fr', { route: [{ statuses: ['207', '210', '213'], outputName: 'Problems' }, { statuses: ['212'] }] })).toEqual(['Problems', '212 Payment received', 'Other']);
 	});
 
-	it('computes the same outputs from the expression n8n evaluates', () => {
-		const source = OUTPUTS_EXPRESSION.slice(3, -2);
-		const evaluate = new Function('$parameter', `return ${source};`) as (p: IDataObject) => Array<{ type: string; displayName: string }>;
+	it('computes its outputs through n8n\'s own expression evaluation, as the editor does', () => {
+		const nodeType = new ACubeTrigger();
+		const outputsFor = (parameters: INodeParameters) => {
+			const node: INode = { id: '1', name: 'A-Cube Trigger', type: 'n8n-nodes-acube.aCubeTrigger', typeVersion: 1, position: [0, 0], parameters };
+			const nodeTypes = { getByName: () => nodeType, getByNameAndVersion: () => nodeType, getKnownTypes: () => ({}) } as unknown as INodeTypes;
+			const workflow = new Workflow({ id: 'w', nodes: [node], connections: {}, active: false, nodeTypes });
+			return NodeHelpers.getNodeOutputs(workflow, node, nodeType.description);
+		};
 		const routes = { route: [{ statuses: ['207', '210', '213'], outputName: 'Problems' }, { statuses: ['205'], outputName: '' }] };
-		expect(evaluate({ country: 'fr', routes })).toEqual([
+		expect(outputsFor({ country: 'fr', routes })).toEqual([
 			{ type: 'main', displayName: 'Problems' },
 			{ type: 'main', displayName: '205 Approved' },
 			{ type: 'main', displayName: 'Other' },
 		]);
-		expect(evaluate({ country: 'pl', routes: {} })).toEqual([{ type: 'main', displayName: 'Other' }]);
+		expect(outputsFor({ country: 'pl', routes: {} })).toEqual([{ type: 'main', displayName: 'Other' }]);
+		expect(outputsFor({ country: 'de', routes: { route: DEFAULT_ROUTES.de.map((s) => ({ statuses: [s] })) } })).toHaveLength(4);
+		expect(OUTPUTS_EXPRESSION.slice(3, -2)).not.toMatch(/\}\}|\{\{/);
 	});
 
 	it('declares a trigger with no inputs and the registration lifecycle', () => {
