@@ -258,6 +258,36 @@ describe('A-Cube node in n8n: behaviour across countries', () => {
 		sandbox.faults = {};
 	});
 
+	it('retries a read after a 503 and after a dropped connection', async () => {
+		const call = await actionWorkflow({ country: 'pl', operation: 'get', invoiceUuid: '={{ $json.body.uuid }}' });
+		for (const faults of [{ serverErrorNext: 1, serverErrorStatus: 503 }, { dropNext: 1 }]) {
+			const before = sandboxLog.length;
+			sandbox.faults = faults;
+			const answer = await call({ uuid: submitted.pl[0].uuid });
+			sandbox.faults = {};
+			expect({ faults, status: answer.status }).toEqual({ faults, status: 200 });
+			const attempts = sandboxLog.slice(before).filter((line) => line.includes(`/pl/invoices/${submitted.pl[0].uuid} `));
+			expect(attempts).toHaveLength(2);
+			expect(attempts[1]).toMatch(/ 200 /);
+		}
+	});
+
+	it('does not re-send a submission that met a 503, and says the invoice may have arrived', async () => {
+		const call = await actionWorkflow({ country: 'de', operation: 'submit', inputMode: 'text', xml: '={{ $json.body.xml }}' });
+		const before = sandboxLog.length;
+		sandbox.faults = { serverErrorNext: 1, serverErrorStatus: 503 };
+		const answer = await call({ xml: invoiceXml('de') });
+		sandbox.faults = {};
+		expect(answer.status).toBe(500);
+		expect(sandboxLog.slice(before).filter((line) => line.includes('POST /de/api/invoices'))).toHaveLength(1);
+		const [execution] = await waitFor('the failed execution', async () => {
+			const executions = await n8n.executions(call.workflowId);
+			return executions.length > 0 ? executions : undefined;
+		});
+		expect(execution.data.resultData.error.message).toBe('Submit invoice: A-Cube answered 503 (Service Unavailable: Injected fault)');
+		expect(execution.data.resultData.error.description).toMatch(/may have reached A-Cube before the failure, so it was not sent again/);
+	});
+
 	it('logged in once for every execution so far, and exactly once more after the token was invalidated', async () => {
 		// Two logins belong to the Test button checks above; every workflow execution shared one.
 		expect(sandbox.logins).toBe(2);
@@ -390,7 +420,28 @@ describe.each(COUNTRIES)('A-Cube Trigger in n8n: %s', (country) => {
 	});
 });
 
-describe('A-Cube Trigger in n8n: A-Cube re-delivering a whole lifecycle', () => {
+describe('A-Cube Trigger in n8n: A-Cube re-delivering', () => {
+	it('delivers again after failed attempts, and the workflow runs once', async () => {
+		const workflow = await triggerWorkflow('de');
+		await n8n.activate(workflow.id);
+		await waitFor('registration', async () => ([...sandbox.destinations.values()].some((d) => d.target.includes(workflow.webhookId)) ? true : undefined));
+		sandbox.faults = { failDeliveriesNext: 2 };
+		try {
+			await submitText('de', invoiceXml('de'));
+			const events = await waitForEvents(workflow.id, 1);
+			expect(events.map((e) => e.status)).toEqual(['invoice.sent']);
+		} finally {
+			sandbox.faults = {};
+		}
+		const attempts = sandbox.deliveries.filter((d) => d.target.includes(workflow.webhookId));
+		expect(attempts.map((d) => [d.attempt, d.responseStatus])).toEqual([
+			[1, null],
+			[2, null],
+			[3, 200],
+		]);
+		await n8n.deactivate(workflow.id);
+	});
+
 	it('starts one execution per status when every delivery arrives twice', async () => {
 		const workflow = await triggerWorkflow('fr');
 		await n8n.activate(workflow.id);
