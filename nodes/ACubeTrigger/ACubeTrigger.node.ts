@@ -65,7 +65,7 @@ export class ACubeTrigger implements INodeType {
 		const response = this.getResponseObject();
 		const country = this.getNodeParameter('country') as Country;
 		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const state = this.getWorkflowStaticData('node') as RegistrationState;
+		const state = registration.registrationFor(this);
 		const refuse = (status: number, message: string): IWebhookResponseData => {
 			this.logger.warn(`A-Cube Trigger refused a call (${status}): ${message}`);
 			response.status(status).json({ error: message });

@@ -23,6 +23,18 @@ export interface RegistrationState {
 	destinations?: Destination[];
 }
 
+/**
+ * "Test this trigger" registers a second, temporary URL while the workflow may be active: each kind
+ * keeps its own registration, so that testing never replaces or removes the production one.
+ */
+export type RegistrationSlots = Partial<Record<'production' | 'test', RegistrationState>>;
+
+export function registrationFor(context: { getMode: () => string; getWorkflowStaticData: (type: string) => IDataObject }): RegistrationState {
+	const slots = context.getWorkflowStaticData('node') as RegistrationSlots;
+	const slot = context.getMode() === 'manual' ? 'test' : 'production';
+	return (slots[slot] ??= {});
+}
+
 const collectionPath = (country: Country) => (country === 'pl' ? '/webhooks' : '/event-destinations');
 
 export function publicWebhookUrl(n8nUrl: string, publicUrl: unknown): string {
@@ -50,10 +62,6 @@ function settingsOf(context: IHookFunctions) {
 	return { country, events: [...events].sort(), url };
 }
 
-function stateOf(context: IHookFunctions): RegistrationState {
-	return context.getWorkflowStaticData('node') as RegistrationState;
-}
-
 async function removeDestinations(client: ACubeClient, country: Country, destinations: Destination[]): Promise<void> {
 	for (const destination of destinations) {
 		await client.request(
@@ -65,7 +73,7 @@ async function removeDestinations(client: ACubeClient, country: Country, destina
 
 /** Whether every destination this node registered still exists on A-Cube, for the current settings. */
 export async function checkExists(this: IHookFunctions): Promise<boolean> {
-	const state = stateOf(this);
+	const state = registrationFor(this);
 	const { country, events, url } = settingsOf(this);
 	const destinations = state.destinations ?? [];
 	if (destinations.length === 0 || !state.secret || state.country !== country) return false;
@@ -86,7 +94,7 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 }
 
 export async function create(this: IHookFunctions): Promise<boolean> {
-	const state = stateOf(this);
+	const state = registrationFor(this);
 	const { country, events, url } = settingsOf(this);
 	if (events.length === 0) throw new NodeOperationError(this.getNode(), 'Choose at least one event to subscribe to');
 	const legalEntityUuid = country === 'pl' ? String(this.getNodeParameter('legalEntityUuid', '')).trim() : '';
@@ -130,7 +138,7 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 }
 
 export async function remove(this: IHookFunctions): Promise<boolean> {
-	const state = stateOf(this);
+	const state = registrationFor(this);
 	if (state.destinations?.length && state.country) {
 		const client = await ACubeClient.create(this);
 		await removeDestinations(client, state.country, state.destinations);

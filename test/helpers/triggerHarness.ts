@@ -11,6 +11,8 @@ export interface TriggerSetup {
 	store?: CredentialStore;
 	workflowId?: string;
 	webhookUrl?: string;
+	/** n8n's execution mode: 'manual' while the editor listens for a test event. */
+	mode?: string;
 }
 
 export function triggerContexts(setup: TriggerSetup) {
@@ -28,6 +30,7 @@ export function triggerContexts(setup: TriggerSetup) {
 		logger: base.logger,
 		helpers: base.helpers,
 		getNodeParameter,
+		getMode: () => setup.mode ?? 'trigger',
 		getWorkflowStaticData: () => staticData,
 		getNodeWebhookUrl: () => setup.webhookUrl ?? WEBHOOK_URL,
 		getWorkflow: () => ({ id: setup.workflowId ?? 'workflow-1', name: 'test', active: true }),

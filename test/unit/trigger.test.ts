@@ -36,7 +36,7 @@ function setupFor(country: Country, extra: Partial<TriggerSetup> = {}, options: 
 	return {
 		workflowId: `wf-${workflowCounter}`,
 		parameters: { country, routes: { route: DEFAULT_ROUTES[country].map((s) => ({ statuses: [s], outputName: '' })) }, options },
-		staticData: { country, secret: SECRET, registeredUrl: url, destinations: [{ id: 'd1', event: 'x' }] },
+		staticData: { production: { country, secret: SECRET, registeredUrl: url, destinations: [{ id: 'd1', event: 'x' }] } },
 		...extra,
 	};
 }
@@ -336,7 +336,7 @@ describe('authenticity', () => {
 	it('checks against the public URL behind a reverse proxy', async () => {
 		const publicUrl = 'https://hooks.example.org/webhook/7d0c3f51-0a4e-4f64-9d1b-6d8e2c1f0a11/webhook';
 		const setup = setupFor('fr', {}, { publicUrl: 'https://hooks.example.org' });
-		setup.staticData!.registeredUrl = publicUrl;
+		(setup.staticData!.production as IDataObject).registeredUrl = publicUrl;
 		const delivery = signedDelivery('fr', frEvent('205'), { url: publicUrl });
 		delivery.path = 'http://127.0.0.1:5678/webhook/7d0c3f51-0a4e-4f64-9d1b-6d8e2c1f0a11/webhook';
 		expect((await deliver(setup, delivery)).status).toBe(200);
@@ -350,7 +350,7 @@ describe('authenticity', () => {
 
 	it('refuses everything when no secret was registered', async () => {
 		const setup = setupFor('fr');
-		setup.staticData = {};
+		setup.staticData = { test: { secret: SECRET } };
 		expect((await deliver(setup, signedDelivery('fr', frEvent('205')))).body).toEqual({
 			error: 'this trigger holds no registration secret: deactivate and activate the workflow again',
 		});

@@ -13,8 +13,10 @@ afterAll(() => nock.enableNetConnect());
 
 const methods = new ACubeTrigger().webhookMethods.default;
 
-function contextsFor(parameters: IDataObject, staticData: IDataObject = {}) {
-	return triggerContexts({ parameters: { options: {}, ...parameters }, staticData });
+/** Static data as n8n keeps it for this node, with the production registration in its slot. */
+function contextsFor(parameters: IDataObject, production: IDataObject = {}) {
+	const contexts = triggerContexts({ parameters: { options: {}, ...parameters }, staticData: { production } });
+	return { ...contexts, staticData: production, slots: contexts.staticData };
 }
 
 describe('France and Germany: /event-destinations with header authentication', () => {
@@ -32,18 +34,20 @@ describe('France and Germany: /event-destinations with header authentication', (
 				n += 1;
 				return { uuid: `dest-${n}` };
 			});
-		const { hook, staticData } = contextsFor({ country, events: [...events] });
+		const { hook, staticData, slots } = contextsFor({ country, events: [...events] });
 		expect(await methods.create.call(hook)).toBe(true);
 		const secret = staticData.secret as string;
 		expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
 		expect(bodies).toEqual(
 			[...events].sort().map((event) => ({ event, target: WEBHOOK_URL, delivery: 'webhook', status: 'active', authType: 'header', authKey: SECRET_HEADER, authToken: secret })),
 		);
-		expect(staticData).toEqual({
-			country,
-			secret,
-			registeredUrl: WEBHOOK_URL,
-			destinations: [...events].sort().map((event, i) => ({ id: `dest-${i + 1}`, event })),
+		expect(slots).toEqual({
+			production: {
+				country,
+				secret,
+				registeredUrl: WEBHOOK_URL,
+				destinations: [...events].sort().map((event, i) => ({ id: `dest-${i + 1}`, event })),
+			},
 		});
 	});
 
@@ -70,19 +74,19 @@ describe('France and Germany: /event-destinations with header authentication', (
 	it('checkExists is false when the events or the URL changed, without asking A-Cube', async () => {
 		const staticData = { country: 'fr', secret: 's', registeredUrl: WEBHOOK_URL, destinations: [{ id: 'd1', event: 'invoice.status' }] };
 		expect(await methods.checkExists.call(contextsFor({ country: 'fr', events: ['invoice.status', 'invoice.inbound'] }, staticData).hook)).toBe(false);
-		const moved = triggerContexts({ parameters: { country: 'fr', events: ['invoice.status'], options: {} }, staticData, webhookUrl: 'https://other.example.com/webhook/x/webhook' });
+		const moved = triggerContexts({ parameters: { country: 'fr', events: ['invoice.status'], options: {} }, staticData: { production: staticData }, webhookUrl: 'https://other.example.com/webhook/x/webhook' });
 		expect(await methods.checkExists.call(moved.hook)).toBe(false);
-		expect(await methods.checkExists.call(contextsFor({ country: 'fr', events: ['invoice.status'] }, {}).hook)).toBe(false);
+		expect(await methods.checkExists.call(contextsFor({ country: 'fr', events: ['invoice.status'] }).hook)).toBe(false);
 	});
 
 	it('delete removes every destination and forgets the secret; an already deleted one is fine', async () => {
 		const staticData = { country: 'de', secret: 's', registeredUrl: WEBHOOK_URL, destinations: [{ id: 'a', event: 'invoice.sent' }, { id: 'b', event: 'invoice.failed' }] };
 		const a = countryApi('de').delete('/api/event-destinations/a').reply(204);
 		const b = countryApi('de').delete('/api/event-destinations/b').reply(404, {});
-		const { hook } = contextsFor({ country: 'de', events: ['invoice.sent', 'invoice.failed'] }, staticData);
+		const { hook, slots } = contextsFor({ country: 'de', events: ['invoice.sent', 'invoice.failed'] }, staticData);
 		expect(await methods.delete.call(hook)).toBe(true);
 		expect(a.isDone() && b.isDone()).toBe(true);
-		expect(staticData).toEqual({});
+		expect(slots).toEqual({ production: {} });
 	});
 
 	it('rolls back the destinations it made when a later one fails', async () => {
@@ -93,6 +97,19 @@ describe('France and Germany: /event-destinations with header authentication', (
 		await expect(methods.create.call(hook)).rejects.toThrow('Register the A-Cube webhook for invoice.status: A-Cube found errors in what was sent: Invalid: event: unknown event');
 		expect(rollback.isDone()).toBe(true);
 		expect(staticData.destinations).toBeUndefined();
+	});
+
+	it('keeps a "Test this trigger" registration apart from the production one', async () => {
+		const production = { country: 'fr', secret: 'live-secret', registeredUrl: WEBHOOK_URL, destinations: [{ id: 'live', event: 'invoice.status' }] };
+		const testUrl = WEBHOOK_URL.replace('/webhook/', '/webhook-test/');
+		const contexts = triggerContexts({ parameters: { country: 'fr', events: ['invoice.status'], options: {} }, staticData: { production }, mode: 'manual', webhookUrl: testUrl });
+		countryApi('fr').post('/event-destinations').reply(201, { uuid: 'test-destination' });
+		await methods.create.call(contexts.hook);
+		const removal = countryApi('fr').delete('/event-destinations/test-destination').reply(204);
+		await methods.delete.call(contexts.hook);
+		expect(removal.isDone()).toBe(true);
+		expect(contexts.staticData.production).toEqual(production);
+		expect(nock.pendingMocks()).toEqual([]);
 	});
 
 	it('registers the public URL behind a reverse proxy', async () => {
