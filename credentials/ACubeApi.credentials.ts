@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import { resolveBaseUrl } from '../nodes/shared/countries';
+import { readHttpFailure } from '../nodes/shared/httpFailure';
 
 const overrideField = (name: string, displayName: string, example: string): INodeProperties => ({
 	displayName,
@@ -19,26 +20,6 @@ const overrideField = (name: string, displayName: string, example: string): INod
 	description: 'Leave empty to use the default for the chosen environment',
 	displayOptions: { show: { useCustomBaseUrls: [true] } },
 });
-
-interface FailureFacts {
-	status?: number;
-	code?: string;
-}
-
-/** Status and network code only: the error's own message may quote the request body, password included. */
-function factsOf(error: unknown): FailureFacts {
-	const facts: FailureFacts = {};
-	let current = error as { response?: { status?: unknown }; httpCode?: unknown; code?: unknown; cause?: unknown } | undefined;
-	for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
-		if (facts.status === undefined && typeof current.response?.status === 'number') facts.status = current.response.status;
-		if (facts.status === undefined && current.httpCode !== undefined && /^\d{3}$/.test(String(current.httpCode))) {
-			facts.status = Number(current.httpCode);
-		}
-		if (facts.code === undefined && typeof current.code === 'string') facts.code = current.code;
-		current = current.cause as typeof current;
-	}
-	return facts;
-}
 
 export class ACubeApi implements ICredentialType {
 	name = 'aCubeApi';
@@ -109,8 +90,8 @@ export class ACubeApi implements ICredentialType {
 				json: true,
 			})) as { token?: unknown };
 		} catch (error) {
-			// A fresh error on purpose: the original carries the request, and so the password.
-			const { status, code } = factsOf(error);
+			// A fresh error from status and code only: the original, message included, may quote the request body with the password.
+			const { status, code } = readHttpFailure(error);
 			if (status === 401 || status === 403) {
 				throw new Error(
 					`A-Cube refused the login for ${String(credentials.email)} (HTTP ${status}): check the email and password, and that the account belongs to the ${String(credentials.environment ?? 'sandbox')} environment`,

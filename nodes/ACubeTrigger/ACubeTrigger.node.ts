@@ -135,7 +135,7 @@ async function signatureProblem(
 			return result.ok ? undefined : { status: 401, message: result.reason };
 		}
 		let result = verifyRequestSignature(signed, await acubePublicKey(this));
-		if (!result.ok && /does not match/.test(result.reason)) {
+		if (!result.ok && result.keyMismatch) {
 			result = verifyRequestSignature(signed, await acubePublicKey(this, { refresh: true }));
 		}
 		return result.ok ? undefined : { status: 401, message: result.reason };

@@ -22,7 +22,10 @@ export interface SignatureInput {
 	params: Record<string, string | number>;
 }
 
-export type VerificationResult = { ok: true; keyId?: string; created?: number } | { ok: false; reason: string };
+export type VerificationResult =
+	| { ok: true; keyId?: string; created?: number }
+	/** keyMismatch: the request was well formed but the key did not verify it (a rotated key, or a forgery). */
+	| { ok: false; reason: string; keyMismatch?: boolean };
 
 function header(headers: SignedRequest['headers'], name: string): string | undefined {
 	const value = headers[name.toLowerCase()];
@@ -146,7 +149,7 @@ export function verifyRequestSignature(request: SignedRequest, publicKey: KeyObj
 		return { ok: false, reason: (error as Error).message };
 	}
 	if (!verifyBytes(null, Buffer.from(base, 'utf8'), publicKey, signature)) {
-		return { ok: false, reason: 'the signature does not match (wrong key, altered request, or a different public URL)' };
+		return { ok: false, keyMismatch: true, reason: 'the signature does not match (wrong key, altered request, or a different public URL)' };
 	}
 	return {
 		ok: true,

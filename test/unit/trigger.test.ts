@@ -314,6 +314,32 @@ describe('authenticity', () => {
 		expect(keyScope.isDone()).toBe(true);
 	});
 
+	it('refetches the key once a signature stops matching, at most once a minute', async () => {
+		nock.cleanAll();
+		expectLogin().persist();
+		const rotated = generateKeyPairSync('ed25519');
+		const rotatedPem = rotated.publicKey.export({ format: 'pem', type: 'spki' }).toString();
+		const first = nock(COMMON).get('/signature-public-key').once().reply(200, { public_key: PUBLIC_PEM });
+		const setup = setupFor('fr');
+		const started = Date.now();
+		const now = jest.spyOn(Date, 'now');
+		try {
+			now.mockReturnValue(started);
+			expect((await deliver(setup, signedDelivery('fr', frEvent('205')))).status).toBe(200);
+			expect(first.isDone()).toBe(true);
+			// Within the minute a failing signature (here: a forgery) does not make the trigger ask A-Cube again.
+			now.mockReturnValue(started + 30_000);
+			expect((await deliver(setup, signedDelivery('fr', frEvent('205'), { key: rotated.privateKey }))).status).toBe(401);
+			// Later, A-Cube has rotated its key: one refetch, and the new signature verifies.
+			const second = nock(COMMON).get('/signature-public-key').once().reply(200, { public_key: rotatedPem });
+			now.mockReturnValue(started + 120_000);
+			expect((await deliver(setup, signedDelivery('fr', frEvent('205'), { key: rotated.privateKey }))).status).toBe(200);
+			expect(second.isDone()).toBe(true);
+		} finally {
+			now.mockRestore();
+		}
+	});
+
 	it('accepts a bare base64 key and a pinned key', async () => {
 		nock.cleanAll();
 		expectLogin().persist();

@@ -12,8 +12,10 @@ import { sleep } from 'n8n-workflow';
 
 import type { ApiHost } from '../../shared/countries';
 import { resolveBaseUrl } from '../../shared/countries';
-import type { ErrorContext, HttpFailure } from './errors';
-import { failureToNodeApiError, isConnectionFailure, readHttpFailure } from './errors';
+import type { HttpFailure } from '../../shared/httpFailure';
+import { isConnectionFailure, readHttpFailure } from '../../shared/httpFailure';
+import type { ErrorContext } from './errors';
+import { failureToNodeApiError } from './errors';
 
 export const CREDENTIAL_TYPE = 'aCubeApi';
 
